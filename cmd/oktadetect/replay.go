@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/oktadetect/oktadetect/detect"
+)
+
+type replayOptions struct {
+	detect   detectOptions
+	topic    string
+	progress string
+}
+
+func replayUsage(s *optionSet) func(io.Writer) {
+	return func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: oktadetect replay [options] [FILE...]")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Detect on newline-delimited JSON events (any input shape) read from the files, or")
+		fmt.Fprintln(w, "from stdin when none is given or FILE is -. Alerts go to stdout, one JSON document")
+		fmt.Fprintln(w, "per line; a summary goes to stderr. Malformed lines are reported with their line")
+		fmt.Fprintln(w, "numbers and the rest is processed. Detection and dedupe are the same as run's.")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Examples:")
+		fmt.Fprintln(w, "  oktadetect replay okta-2026-11-25.ndjson > alerts.ndjson")
+		fmt.Fprintln(w, "  zcat export.ndjson.gz | oktadetect replay --rules ./rules --default-dataset okta.system")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Options:")
+		s.printOptions(w)
+	}
+}
+
+// replayStats are the figures of a replay.
+type replayStats struct {
+	lines, events, matched, alerts, duplicates, malformed, capped int64
+}
+
+func replayCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o := &replayOptions{}
+	s := newOptionSet("replay")
+	s.positional = true
+	o.detect.register(s)
+	s.stringVar(&o.topic, "topic", "replay", "name recorded as the alerts' source index (kibana.alert.ancestors.index)")
+	s.stringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (when stderr is a terminal), always or never")
+	if err := s.parse(args, stderr, replayUsage(s)); err != nil {
+		return err
+	}
+	switch o.progress {
+	case "auto", "always", "never":
+	default:
+		return fmt.Errorf("invalid value %q for --progress: want auto, always or never", o.progress)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	d, err := o.detect.build(log)
+	if err != nil {
+		return err
+	}
+	files := s.args
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	showBar := o.progress == "always" || (o.progress == "auto" && isTerminal(stderr))
+
+	out := bufio.NewWriterSize(stdout, 1<<20)
+	var st replayStats
+	start := time.Now()
+	for _, name := range files {
+		if err := ctx.Err(); err != nil {
+			break
+		}
+		if err := replayFile(ctx, d, name, o.topic, out, stderr, showBar, &st); err != nil {
+			out.Flush()
+			return err
+		}
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("writing alerts: %w", err)
+	}
+	d.flushCaps()
+	el := time.Since(start)
+	fmt.Fprintf(stderr, "replay: %d events in %s (%.0f events/s): %d matched, %d alerts, %d duplicates dropped, %d capped, %d malformed lines\n",
+		st.events, el.Round(time.Millisecond), float64(st.events)/el.Seconds(), st.matched, st.alerts, st.duplicates, st.capped, st.malformed)
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// replayFile detects on one NDJSON input.
+func replayFile(ctx context.Context, d *detector, name, topic string, out *bufio.Writer, stderr io.Writer, showBar bool, st *replayStats) error {
+	var r io.Reader
+	label := name
+	var size int64 = -1
+	if name == "-" {
+		r, label = os.Stdin, "stdin"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil {
+			size = fi.Size()
+		}
+		r = f
+	}
+	if showBar {
+		bar := progressbar.NewOptions64(size,
+			progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription(label),
+			progressbar.OptionShowBytes(true), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish())
+		defer bar.Finish()
+		r = io.TeeReader(r, bar)
+	}
+
+	rs := d.ruleset.Load()
+	m := rs.matcher()
+	defer rs.release(m)
+	br := bufio.NewReaderSize(r, 1<<20)
+	res := &batchResult{}
+	line := int64(0)
+	var long []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer: gather it (rare).
+			long = append(long[:0], chunk...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				chunk, err = br.ReadSlice('\n')
+				long = append(long, chunk...)
+			}
+			chunk = long
+		}
+		if len(chunk) > 0 {
+			line++
+			rec := trimNewline(chunk)
+			if len(trimBlank(rec)) > 0 {
+				before := len(res.dead)
+				d.process(m, rec, int(line), detect.Origin{Topic: topic, Offset: line - 1}, res)
+				for _, dr := range res.dead[before:] {
+					fmt.Fprintf(stderr, "%s:%d: skipped: %v\n", label, line, dr.err)
+				}
+				if len(res.alerts) > 0 || res.events >= 4096 {
+					if werr := flushReplay(res, out, st); werr != nil {
+						return werr
+					}
+				}
+			}
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return fmt.Errorf("replay: reading %s: %w", label, err)
+		}
+		if line%4096 == 0 && ctx.Err() != nil {
+			break
+		}
+	}
+	st.lines += line
+	return flushReplay(res, out, st)
+}
+
+// flushReplay writes the alerts gathered so far and folds the counts into
+// the totals. A replay writes to a file, so its alerts are delivered once
+// written: nothing is undone.
+func flushReplay(res *batchResult, out *bufio.Writer, st *replayStats) error {
+	for _, a := range res.alerts {
+		out.Write(a.JSON)
+		if err := out.WriteByte('\n'); err != nil {
+			return fmt.Errorf("writing alerts: %w", err)
+		}
+	}
+	st.events += int64(res.events)
+	st.matched += int64(res.matched)
+	st.alerts += int64(len(res.alerts))
+	st.malformed += int64(len(res.dead))
+	for _, n := range res.duplicates {
+		st.duplicates += int64(n)
+	}
+	for _, n := range res.capped {
+		st.capped += int64(n)
+	}
+	*res = batchResult{alerts: res.alerts[:0], dead: res.dead[:0], undoKeys: res.undoKeys[:0], undoCaps: res.undoCaps[:0], undoSup: res.undoSup[:0], lags: res.lags[:0]}
+	return nil
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func trimBlank(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
+}
