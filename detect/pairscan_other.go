@@ -1,0 +1,5 @@
+//go:build !amd64
+
+package detect
+
+func indexPairsImpl(s []byte, ps *pairSet) int { return indexPairsGeneric(s, ps) }
