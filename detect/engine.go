@@ -351,7 +351,7 @@ func (m *Matcher) Match(rec []byte, topic string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	ev := event{x: m.x, mask: r.mask, now: m.clock()}
+	ev := event{x: m.x, mask: r.mask, clock: m.clock}
 	res := Result{Shape: r.shape, Inner: r.inner}
 	m.candidates(&ev)
 	for w, word := range m.cand {

@@ -58,9 +58,10 @@ const (
 
 // event is the read view of an extracted record.
 type event struct {
-	x    *extractor
-	mask uint8
-	now  time.Time
+	x     *extractor
+	mask  uint8
+	clock func() time.Time
+	now   time.Time // read from clock on first use: only date math needs it
 }
 
 // anyGroup is the group filter outside nested queries.
@@ -190,6 +191,9 @@ func (e *event) inRange(r *rangeOp, v *value) bool {
 			bound := r.date
 			if r.dateMth != "" {
 				var ok2 bool
+				if e.now.IsZero() {
+					e.now = e.clock()
+				}
 				bound, ok2 = evalDateMath(r.dateMth, e.now)
 				if !ok2 {
 					return false

@@ -188,8 +188,8 @@ func Security(tlsConfig *tls.Config, mechanism sasl.Mechanism) Opt {
 
 // WithLogger sets where the pipeline logs, overriding the default
 // slog.Default(). franz-go's own log lines go to the same logger (through
-// kslog) with the attribute component=kafka; franz-go logs every group
-// rebalance and, in exactly-once mode, every transaction at info level.
+// kslog) with the attribute component=kafka: warnings and errors always,
+// its (chatty) info and debug lines only when l has debug enabled.
 func WithLogger(l *slog.Logger) Opt { return opt(func(c *config) { c.logger = l }) }
 
 // WithMetrics sets where the pipeline reports metrics. The default is none.

@@ -166,7 +166,7 @@ func (r *runner) baseOpts(role string) []kgo.Opt {
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(cfg.brokers...),
 		kgo.ClientID("oktadetect"),
-		kgo.WithLogger(kslog.New(cfg.logger.With("component", "kafka", "client", role))),
+		kgo.WithLogger(kslog.New(franzLogger(cfg.logger).With("component", "kafka", "client", role))),
 	}
 	if cfg.tls != nil {
 		opts = append(opts, kgo.DialTLSConfig(cfg.tls.Clone()))
@@ -426,4 +426,34 @@ func (r *runner) shutdown(work context.Context) error {
 	case <-work.Done():
 		return fmt.Errorf("stream: shutdown did not finish within %s", r.p.cfg.shutdownTimeout)
 	}
+}
+
+// franzLogger is the logger franz-go's own messages go to. franz-go logs
+// every rebalance step and, in exactly-once mode, every transaction at info
+// level; the pipeline logs what matters of those itself (assignments,
+// revocations, aborted transactions), so franz-go's messages below warn
+// are kept for debug logging only.
+func franzLogger(l *slog.Logger) *slog.Logger {
+	if l.Enabled(context.Background(), slog.LevelDebug) {
+		return l
+	}
+	return slog.New(minLevelHandler{l.Handler(), slog.LevelWarn})
+}
+
+// minLevelHandler drops records below min.
+type minLevelHandler struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevelHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevelHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevelHandler{h.Handler.WithAttrs(attrs), h.min}
+}
+
+func (h minLevelHandler) WithGroup(name string) slog.Handler {
+	return minLevelHandler{h.Handler.WithGroup(name), h.min}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -20,7 +19,7 @@ type demoOptions struct {
 	events      int
 	matchRate   float64
 	dupRate     float64
-	seed        int64
+	seed        int
 	follow      bool
 	produceOnly bool
 	topic       string
@@ -56,7 +55,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	s.intVar(&o.events, "events", 3000, "number of sample events to write")
 	s.floatVar(&o.matchRate, "match-rate", 0.01, "fraction of events that are unauthorized-access attempts")
 	s.floatVar(&o.dupRate, "dup-rate", 0.03, "fraction of events that are redeliveries of earlier events")
-	s.intVar(new(int), "seed", 1, "random seed of the sample stream (same seed, same events)")
+	s.intVar(&o.seed, "seed", 1, "random seed of the sample stream (same seed, same events)")
 	s.boolVar(&o.follow, "follow", false, "keep running: write a few events per second and print alerts until interrupted")
 	s.boolVar(&o.produceOnly, "produce-only", false, "only write the sample events, then exit")
 	s.boolVar(&o.run.exactlyOnce, "exactly-once", false, "run the detector with Kafka transactions")
@@ -193,15 +192,16 @@ func produceSamples(ctx context.Context, brokers []string, o *demoOptions, stder
 		return 0, fmt.Errorf("demo: %w", err)
 	}
 	defer cl.Close()
-	seed := int64(1)
-	gen := eventgen.New(eventgen.Config{Seed: seed, MatchRate: o.matchRate, DupRate: o.dupRate, Start: time.Now().Add(-time.Hour)})
+	gen := eventgen.New(eventgen.Config{Seed: int64(o.seed), MatchRate: o.matchRate, DupRate: o.dupRate, Start: time.Now().Add(-time.Hour)})
 	var recs []*kgo.Record
+	var attacks [][]byte
 	matches, dups := 0, 0
 	shapes := map[eventgen.Shape]int{}
 	for i := 0; i < o.events; i++ {
 		ev := gen.Next()
 		if ev.Match && !ev.Dup {
 			matches++
+			attacks = append(attacks, ev.Value)
 		}
 		if ev.Dup {
 			dups++
@@ -213,12 +213,18 @@ func produceSamples(ctx context.Context, brokers []string, o *demoOptions, stder
 			recs = append(recs, &kgo.Record{Value: eventgen.Malformed("invalid-json")})
 		}
 	}
+	// Okta and Kafka both redeliver: send a few attacks again, late, so
+	// the demo shows them dropped as duplicates.
+	for i := 0; i < len(attacks) && i < 5; i++ {
+		recs = append(recs, &kgo.Record{Value: attacks[i]})
+		dups++
+	}
 	recs = append(recs, &kgo.Record{Value: eventgen.Malformed("binary")}, &kgo.Record{Value: eventgen.Malformed("not-object")})
 	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
 		return 0, fmt.Errorf("demo: writing sample events to %s: %w", o.topic, err)
 	}
 	fmt.Fprintf(stderr, "demo: wrote %d records to %q: %d unauthorized-access attempts, %d redeliveries, %d malformed; shapes:",
-		len(recs), o.topic, matches, dups, len(recs)-o.events)
+		len(recs), o.topic, matches, dups, len(recs)-o.events-min(len(attacks), 5))
 	for _, sh := range eventgen.AllShapes() {
 		fmt.Fprintf(stderr, " %s=%d", sh, shapes[sh])
 	}
@@ -263,5 +269,3 @@ func (a *alertReader) printAvailable(ctx context.Context, w io.Writer) (int, err
 }
 
 func (a *alertReader) close() { a.cl.Close() }
-
-var _ = slog.Default

@@ -263,14 +263,21 @@ func reloadLoop(ctx context.Context, o *runOptions, d *detector, log *slog.Logge
 			lastSig = sig
 			log.Info("rule files changed: reloading rules")
 		}
-		rs, err := o.detect.compile()
-		if err != nil {
-			log.Error("rule reload rejected; the previous rules keep running", "error", err)
-			continue
-		}
-		d.ruleset.Store(rs)
-		log.Info("rules reloaded", "rules", len(rs.engine.Rules()), "skipped", len(rs.skipped))
+		d.reload(&o.detect, log)
 	}
+}
+
+// reload compiles the rules again and swaps them in. A rule set that fails
+// to load or compile is rejected with a log line and the running one stays.
+func (d *detector) reload(o *detectOptions, log *slog.Logger) error {
+	rs, err := o.compile()
+	if err != nil {
+		log.Error("rule reload rejected; the previous rules keep running", "error", err)
+		return err
+	}
+	d.ruleset.Store(rs)
+	log.Info("rules reloaded", "rules", len(rs.engine.Rules()), "skipped", len(rs.skipped))
+	return nil
 }
 
 // summaryLoop logs one line of throughput and totals per interval.
