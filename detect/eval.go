@@ -90,7 +90,7 @@ func (e *event) eval(o *op, group int32) bool {
 	case opNot:
 		return !e.eval(o.kids[0], group)
 	case opNested:
-		return e.evalNested(o, group)
+		return e.evalNested(o)
 	}
 	x := e.x
 	for s := valueSet(0); s < numSets; s++ {
@@ -137,18 +137,16 @@ func (e *event) test(o *op, v *value) bool {
 	return false
 }
 
-// evalNested tries the nested query against each element of the nested
-// root that has values.
-func (e *event) evalNested(o *op, outer int32) bool {
-	x := e.x
-	// Group ids are handed out in document order, 1..groupCtr; a value
-	// carries the id of the innermost nested root element it sits in.
-	for g := int32(1); g <= x.groupCtr; g++ {
+// evalNested tries the nested query against each element of a nested
+// root. Group ids are handed out in document order, 1..groupCtr, and a value
+// carries the id of the innermost nested-root element it sits in, so a
+// query nested inside another nested query sees only the inner elements.
+func (e *event) evalNested(o *op) bool {
+	for g := int32(1); g <= e.x.groupCtr; g++ {
 		if e.eval(o.kids[0], g) {
 			return true
 		}
 	}
-	_ = outer
 	return false
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"sync/atomic"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -137,5 +136,3 @@ func (d *detector) warm(r *kgo.Record) {
 		d.cache.Add(dedupe.KeyOf(rule, ev))
 	}
 }
-
-var _ = time.Second
