@@ -298,7 +298,24 @@ type Matcher struct {
 	cand  []uint64
 	hits  []*rules.Rule
 	clock func() time.Time
+
+	// The prefilter pays for itself only when it rejects most records. A
+	// rule set whose literals are common in the stream (a key every event
+	// has, say) would have it scan and then decode anyway, so the Matcher
+	// measures how many records pass, and stops scanning for a while when
+	// most do.
+	scanned, passed int
+	skipScans       int
 }
+
+// Adaptive prefilter parameters: after probeWindow scans, if more than
+// passLimit of them passed, skip the scan for the next pauseScans records,
+// then probe again.
+const (
+	probeWindow = 4096
+	passLimit   = probeWindow / 4
+	pauseScans  = 64 * probeWindow
+)
 
 // NewMatcher returns a Matcher for use by one goroutine.
 func (e *Engine) NewMatcher() *Matcher {
@@ -340,7 +357,7 @@ func (m *Matcher) Match(rec []byte, topic string) (Result, error) {
 			return Result{}, err
 		}
 	}
-	if e.pre != nil && !e.pre.mayMatch(rec) {
+	if e.pre != nil && m.prefilter(rec) {
 		return Result{}, nil
 	}
 	def := e.opts.defaultDataset[topic]
@@ -382,6 +399,26 @@ func (m *Matcher) Match(rec []byte, topic string) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// prefilter reports whether the literal scan rules rec out.
+func (m *Matcher) prefilter(rec []byte) (miss bool) {
+	if m.skipScans > 0 {
+		m.skipScans--
+		return false
+	}
+	pass := m.e.pre.mayMatch(rec)
+	m.scanned++
+	if pass {
+		m.passed++
+	}
+	if m.scanned == probeWindow {
+		if m.passed > passLimit {
+			m.skipScans = pauseScans
+		}
+		m.scanned, m.passed = 0, 0
+	}
+	return !pass
 }
 
 // candidates marks the rules that could match: those indexed under one

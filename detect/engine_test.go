@@ -277,3 +277,33 @@ func TestIndexSelectsCandidates(t *testing.T) {
 		t.Fatalf("got %v, %v", res.Rules, err)
 	}
 }
+
+// When most records pass the literal scan anyway, the Matcher stops
+// scanning for a while: the decode would follow regardless.
+func TestPrefilterPausesWhenItRarelyRejects(t *testing.T) {
+	e := mustCompile(t, []string{`event.action:user.session.start`})
+	if e.pre == nil {
+		t.Fatal("no prefilter for a single literal")
+	}
+	m := e.NewMatcher()
+	passing := []byte(`{"event":{"action":"user.session.end"},"note":"user.session.start"}`)
+	for range probeWindow {
+		m.Match(passing, "t")
+	}
+	if m.skipScans == 0 {
+		t.Fatal("the prefilter kept scanning records it could not reject")
+	}
+	m2 := e.NewMatcher()
+	rejected := []byte(`{"event":{"action":"user.session.end"}}`)
+	for range probeWindow {
+		m2.Match(rejected, "t")
+	}
+	if m2.skipScans != 0 {
+		t.Fatal("the prefilter paused although it rejected everything")
+	}
+	// Paused or not, answers are the same.
+	hit := []byte(`{"event":{"action":"user.session.start"}}`)
+	if res, _ := m.Match(hit, "t"); len(res.Rules) != 1 {
+		t.Fatal("a paused prefilter changed the answer")
+	}
+}
