@@ -219,6 +219,19 @@ func (s *optionSet) parse(args []string, stderr io.Writer, usage func(io.Writer)
 	return nil
 }
 
+// where names the place an option's value came from, for error messages
+// about values that parse but make no sense: its flag, its environment
+// variable or its entry in the config file. A nil set (options built in
+// code) names the flag.
+func (s *optionSet) where(name string) string {
+	if s != nil {
+		if src := s.source[name]; src != "" && src != "default" {
+			return src
+		}
+	}
+	return "--" + name
+}
+
 func displayValue(o *option, v string) string {
 	if o.secret {
 		return "(redacted)"
@@ -258,6 +271,12 @@ func (s *optionSet) readFile(path string) (map[string][]string, error) {
 		case map[string]any:
 			return nil, fmt.Errorf("config file %s: option %q takes a value, not a mapping", path, k)
 		case nil:
+		case string:
+			// An empty value means "not set", as an empty OKTADETECT_*
+			// variable does; `oktadetect config` prints unset options so.
+			if v != "" {
+				out[k] = []string{v}
+			}
 		default:
 			out[k] = []string{fmt.Sprint(v)}
 		}
@@ -303,7 +322,7 @@ func (s *optionSet) effective() [][3]string {
 		switch src := s.source[o.name]; {
 		case src == "default":
 			v = o.def
-		case o.secret:
+		case o.secret && s.currentText(o) != "":
 			v = "(redacted)"
 		default:
 			v = s.currentText(o)

@@ -23,6 +23,8 @@ type detector struct {
 	suppressor *detect.Suppressor
 	log        *slog.Logger
 	now        func() time.Time
+	// capByEventTime: see detectOptions.capByEventTime.
+	capByEventTime bool
 }
 
 // ruleset is one compiled rule set with its pool of matchers. A reload
@@ -119,6 +121,10 @@ func (d *detector) process(m *detect.Matcher, rec []byte, index int, origin dete
 	// survives dedupe and the cap.
 	var doc map[string]any
 	now := d.now()
+	at := now // the time the cap and suppression windows count in
+	if d.capByEventTime && !res.Time.IsZero() {
+		at = res.Time
+	}
 	for _, r := range res.Rules {
 		key := dedupe.KeyOf(r.ID, eventID)
 		if d.cache.Seen(key) {
@@ -126,7 +132,7 @@ func (d *detector) process(m *detect.Matcher, rec []byte, index int, origin dete
 			continue
 		}
 		out.undoKeys = append(out.undoKeys, key)
-		ok, closed := d.limiter.Allow(r, now)
+		ok, closed := d.limiter.Allow(r, at)
 		if closed != nil {
 			d.logCapped(*closed)
 		}
@@ -134,7 +140,7 @@ func (d *detector) process(m *detect.Matcher, rec []byte, index int, origin dete
 			out.count(&out.capped, r.ID)
 			continue
 		}
-		out.undoCaps = append(out.undoCaps, capUndo{r.ID, now})
+		out.undoCaps = append(out.undoCaps, capUndo{r.ID, at})
 		if doc == nil {
 			doc, err = detect.Document(rec, res.Shape)
 			if err != nil {
@@ -150,7 +156,7 @@ func (d *detector) process(m *detect.Matcher, rec []byte, index int, origin dete
 				return
 			}
 		}
-		sup, undo := d.suppressor.Observe(r, doc, now)
+		sup, undo := d.suppressor.Observe(r, doc, at)
 		if sup != nil {
 			out.undoSup = append(out.undoSup, undo)
 		}

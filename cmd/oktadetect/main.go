@@ -43,7 +43,14 @@ func commands() []command {
 		{"rules", "list, validate and test detection rules", rulesCommand},
 		{"bench", "measure end-to-end throughput and latency against a broker", benchCommand},
 		{"config", "print the effective configuration of run (secrets redacted)", configCommand},
-		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
+		{"version", "print the version", func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+			if len(args) > 0 {
+				if args[0] == "-h" || args[0] == "--help" {
+					fmt.Fprint(stderr, "Usage: oktadetect version\n\nPrint the version of this binary.\n")
+					return nil
+				}
+				return &exitError{2, fmt.Errorf("version: unexpected argument %q", args[0])}
+			}
 			fmt.Fprintln(stdout, "oktadetect", version)
 			return nil
 		}},

@@ -22,18 +22,33 @@ import (
 // logOptions configures logging.
 type logOptions struct {
 	format, level string
+	set           *optionSet
 }
 
 func (l *logOptions) register(s *optionSet) {
+	l.set = s
 	s.stringVar(&l.format, "log-format", "json", "log format: json or text")
 	s.stringVar(&l.level, "log-level", "info", "log level: debug, info, warn or error")
 }
 
-func (l *logOptions) logger(w io.Writer) (*slog.Logger, error) {
+// check validates the level and the format.
+func (l *logOptions) check() error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(l.level)); err != nil {
-		return nil, fmt.Errorf("invalid value %q for --log-level: want debug, info, warn or error", l.level)
+		return fmt.Errorf("invalid value %q for %s: want debug, info, warn or error", l.level, l.set.where("log-level"))
 	}
+	if l.format != "json" && l.format != "text" {
+		return fmt.Errorf("invalid value %q for %s: want json or text", l.format, l.set.where("log-format"))
+	}
+	return nil
+}
+
+func (l *logOptions) logger(w io.Writer) (*slog.Logger, error) {
+	if err := l.check(); err != nil {
+		return nil, err
+	}
+	var level slog.Level
+	level.UnmarshalText([]byte(l.level))
 	opts := &slog.HandlerOptions{Level: level}
 	switch l.format {
 	case "json":
@@ -41,7 +56,7 @@ func (l *logOptions) logger(w io.Writer) (*slog.Logger, error) {
 	case "text":
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
-	return nil, fmt.Errorf("invalid value %q for --log-format: want json or text", l.format)
+	return nil, fmt.Errorf("invalid value %q for %s: want json or text", l.format, l.set.where("log-format"))
 }
 
 // kafkaOptions configures the connection to Kafka.
@@ -118,9 +133,15 @@ type detectOptions struct {
 	strictJSON     bool
 	maxAlerts      int
 	alertWindow    time.Duration
+	// capByEventTime windows the alert cap and suppression by the events'
+	// own time instead of the clock: replay sets it, since it reads
+	// history in a fraction of the time the history took.
+	capByEventTime bool
+	set            *optionSet
 }
 
 func (d *detectOptions) register(s *optionSet) {
+	d.set = s
 	s.listVar(&d.rules, "rules", nil, "rule file or directory (read recursively) in Elastic's detection-rules TOML format; replaces the built-in rules unless \"builtin\" is also named")
 	s.byName["rules"].example = "PATH"
 	s.repeatVar(&d.suppress, "suppress", "suppress repeats of a rule's alerts: RULE_ID:FIELD[,FIELD...]:WINDOW, e.g. 4edd3e1a-3aa0-499b-8147-4d2ea43b1613:user.name:5m")
@@ -192,7 +213,7 @@ func (d *detectOptions) compile() (*ruleset, error) {
 			topic, dataset = "", dd
 		}
 		if dataset == "" {
-			return nil, fmt.Errorf("invalid value %q for --default-dataset: want DATASET or TOPIC=DATASET", dd)
+			return nil, fmt.Errorf("invalid value %q for %s: want DATASET or TOPIC=DATASET", dd, d.set.where("default-dataset"))
 		}
 		opts = append(opts, detect.DefaultDataset(topic, dataset))
 	}
@@ -206,16 +227,16 @@ func (d *detectOptions) compile() (*ruleset, error) {
 // build makes a detector from the options.
 func (d *detectOptions) build(log *slog.Logger) (*detector, error) {
 	if d.dedupeSize <= 0 {
-		return nil, fmt.Errorf("invalid value %d for --dedupe-size: must be positive", d.dedupeSize)
+		return nil, fmt.Errorf("invalid value %d for %s: must be positive", d.dedupeSize, d.set.where("dedupe-size"))
 	}
 	if d.maxEventBytes <= 0 {
-		return nil, fmt.Errorf("invalid value %d for --max-event-bytes: must be positive", d.maxEventBytes)
+		return nil, fmt.Errorf("invalid value %d for %s: must be positive", d.maxEventBytes, d.set.where("max-event-bytes"))
 	}
 	var sup []detect.SuppressRule
 	for _, s := range d.suppress {
 		r, err := detect.ParseSuppress(s)
 		if err != nil {
-			return nil, fmt.Errorf("invalid value for --suppress: %w", err)
+			return nil, fmt.Errorf("invalid value for %s: %w", d.set.where("suppress"), err)
 		}
 		sup = append(sup, r)
 	}
@@ -229,12 +250,14 @@ func (d *detectOptions) build(log *slog.Logger) (*detector, error) {
 	}
 	for _, s := range sup {
 		if !known[s.RuleID] {
-			return nil, fmt.Errorf("invalid value for --suppress: no loaded rule has id %q", s.RuleID)
+			return nil, fmt.Errorf("invalid value for %s: no loaded rule has id %q", d.set.where("suppress"), s.RuleID)
 		}
 	}
 	cache, err := dedupe.New(d.dedupeSize)
 	if err != nil {
 		return nil, err
 	}
-	return newDetector(rs, cache, detect.NewLimiter(d.maxAlerts, d.alertWindow), detect.NewSuppressor(sup), log), nil
+	det := newDetector(rs, cache, detect.NewLimiter(d.maxAlerts, d.alertWindow), detect.NewSuppressor(sup), log)
+	det.capByEventTime = d.capByEventTime
+	return det, nil
 }

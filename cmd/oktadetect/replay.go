@@ -50,6 +50,13 @@ func replayCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	s := newOptionSet("replay")
 	s.positional = true
 	o.detect.register(s)
+	// A replay reads its input once, offline, and promises to report every
+	// malformed line: validate each one, not only those a rule could match.
+	o.detect.strictJSON = true
+	s.byName["strict-json"].def = "true"
+	// It reads history faster than it happened: cap and suppress by the
+	// events' own time.
+	o.detect.capByEventTime = true
 	s.stringVar(&o.topic, "topic", "replay", "name recorded as the alerts' source index (kibana.alert.ancestors.index)")
 	s.stringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (when stderr is a terminal), always or never")
 	if err := s.parse(args, stderr, replayUsage(s)); err != nil {

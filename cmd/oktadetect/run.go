@@ -107,16 +107,19 @@ func parseRunOptions(args []string, stderr io.Writer) (*runOptions, *optionSet, 
 		errs = append(errs, errors.New("--transactional-id must not be empty with --exactly-once"))
 	}
 	if o.groupProtocol != stream.ProtocolClassic && o.groupProtocol != stream.ProtocolConsumer {
-		errs = append(errs, fmt.Errorf("invalid value %q for --group-protocol: want classic or consumer", o.groupProtocol))
+		errs = append(errs, fmt.Errorf("invalid value %q for %s: want classic or consumer", o.groupProtocol, s.where("group-protocol")))
 	}
 	if o.dedupeHorizon <= 0 {
-		errs = append(errs, fmt.Errorf("invalid value %s for --dedupe-horizon: must be positive", o.dedupeHorizon))
+		errs = append(errs, fmt.Errorf("invalid value %s for %s: must be positive", o.dedupeHorizon, s.where("dedupe-horizon")))
 	}
 	if o.shutdownTimeout <= 0 {
-		errs = append(errs, fmt.Errorf("invalid value %s for --shutdown-timeout: must be positive", o.shutdownTimeout))
+		errs = append(errs, fmt.Errorf("invalid value %s for %s: must be positive", o.shutdownTimeout, s.where("shutdown-timeout")))
 	}
 	if o.workers < 0 {
-		errs = append(errs, fmt.Errorf("invalid value %d for --workers: must be 0 or more", o.workers))
+		errs = append(errs, fmt.Errorf("invalid value %d for %s: must be 0 or more", o.workers, s.where("workers")))
+	}
+	if err := o.log.check(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
