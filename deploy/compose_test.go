@@ -11,7 +11,7 @@ import (
 )
 
 // kafkaImage is the pinned Kafka image of compose.yaml.
-const kafkaImage = "apache/kafka:4.1.1"
+const kafkaImage = "apache/kafka:4.4.0"
 
 // composeFile is the part of the Compose specification the tests read.
 type composeFile struct {

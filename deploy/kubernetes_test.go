@@ -236,7 +236,7 @@ func TestDeploymentWiring(t *testing.T) {
 				}
 				return "", false
 			}
-			for _, name := range []string{"OKTADETECT_RULES", "OKTADETECT_TLS_CA_FILE", "OKTADETECT_SASL_PASSWORD_FILE"} {
+			for _, name := range []string{"OKTADETECT_TLS_CA_FILE", "OKTADETECT_SASL_PASSWORD_FILE"} {
 				e, ok := d.env(name)
 				if !ok {
 					t.Errorf("%s is not set", name)
@@ -246,8 +246,11 @@ func TestDeploymentWiring(t *testing.T) {
 					t.Errorf("%s = %q is not under a read-only volume mount", name, e.Value)
 				}
 			}
-			if e, _ := d.env("OKTADETECT_RULES"); e.Value != "/etc/oktadetect/rules" {
-				t.Errorf("OKTADETECT_RULES = %q, want /etc/oktadetect/rules", e.Value)
+			// The rules: the built-in one plus the mounted ConfigMap.
+			if e, _ := d.env("OKTADETECT_RULES"); e.Value != "builtin,/etc/oktadetect/rules" {
+				t.Errorf("OKTADETECT_RULES = %q, want builtin,/etc/oktadetect/rules", e.Value)
+			} else if vol, readOnly := mountOf("/etc/oktadetect/rules"); vol == "" || !readOnly {
+				t.Errorf("the rules directory is not under a read-only volume mount")
 			}
 			for _, name := range []string{"OKTADETECT_TLS_CERT_FILE", "OKTADETECT_TLS_KEY_FILE"} {
 				if e, ok := d.env(name); ok {
