@@ -1,7 +1,8 @@
 // Package bench holds the detector's benchmarks: the per-event hot path
-// (BenchmarkHotPath), the cost of a whole rule set (BenchmarkRules), and,
-// in subpackages, the realistic event generator (eventgen) and the
-// end-to-end harness behind "oktadetect bench" (e2e).
+// (BenchmarkHotPath), the cost of a whole rule set (BenchmarkRules) and of
+// an alert (BenchmarkAlert), and, in subpackages, the realistic event
+// generator (eventgen), the real-Kafka test suite (e2e) and the end-to-end
+// benchmark behind "oktadetect bench" (perf).
 //
 // Speed lives here, never in timed tests. The tests in this package assert
 // invariants only: the miss path allocates nothing, and the benchmarks'

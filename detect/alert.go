@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bytedance/sonic"
@@ -75,6 +76,43 @@ func ruleUUID(ruleID string) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// ruleJSON caches each rule's kibana.alert.rule object, encoded: it is
+// the same in every alert of the rule and is most of an alert's encoding
+// work. Rules are immutable once loaded, so the pointer is the key.
+var ruleJSON sync.Map // *rules.Rule → json.RawMessage
+
+// alertJSON encodes alerts: keys sorted (stable output), HTML characters
+// escaped like encoding/json, and the cached rule object copied as is
+// (it was produced by this same encoder, so compacting and validating it
+// again on every alert would only cost time).
+var alertJSON = sonic.Config{
+	EscapeHTML:              true,
+	SortMapKeys:             true,
+	ValidateString:          true,
+	NoValidateJSONMarshaler: true,
+	NoEncoderNewline:        true,
+}.Froze()
+
+func encodedRule(r *rules.Rule) (json.RawMessage, error) {
+	if v, ok := ruleJSON.Load(r); ok {
+		return v.(json.RawMessage), nil
+	}
+	b, err := alertJSON.Marshal(ruleFields(r))
+	if err != nil {
+		return nil, err
+	}
+	v, _ := ruleJSON.LoadOrStore(r, json.RawMessage(b))
+	return v.(json.RawMessage), nil
+}
+
+// ForgetRules drops the cached encodings of rules that are no longer
+// loaded (after a reload).
+func ForgetRules(rs []*rules.Rule) {
+	for _, r := range rs {
+		ruleJSON.Delete(r)
+	}
+}
+
 // BuildAlert builds the alert that rule raises on doc (as returned by
 // Document). now is the detection time. sup is nil unless the rule
 // suppresses alerts.
@@ -109,8 +147,12 @@ func BuildAlert(rule *rules.Rule, doc map[string]any, eventID string, from Origi
 		"reason":          reason(rule, doc, severity),
 		"severity":        severity,
 		"risk_score":      risk,
-		"rule":            ruleFields(rule),
 	}
+	rj, err := encodedRule(rule)
+	if err != nil {
+		return Alert{}, fmt.Errorf("encoding rule %s: %w", rule.ID, err)
+	}
+	alert["rule"] = rj
 	if t, ok := doc["@timestamp"]; ok {
 		alert["original_time"] = t
 	}
@@ -141,7 +183,7 @@ func BuildAlert(rule *rules.Rule, doc map[string]any, eventID string, from Origi
 	out["oktadetect"] = map[string]any{"source": map[string]any{
 		"topic": from.Topic, "partition": from.Partition, "offset": from.Offset, "shape": from.Shape.String(),
 	}}
-	b, err := sonic.ConfigStd.Marshal(out)
+	b, err := alertJSON.Marshal(out)
 	if err != nil {
 		return Alert{}, fmt.Errorf("encoding alert for rule %s: %w", rule.ID, err)
 	}

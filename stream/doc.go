@@ -17,7 +17,7 @@
 // # The cycle
 //
 // Run works in cycles. A cycle polls what the brokers have delivered (at
-// most 10,000 records), splits it into one Batch per partition, and runs
+// most 50,000 records), splits it into one Batch per partition, and runs
 // the handler on the batches concurrently, at most Workers at a time. A
 // partition's batches are always handled one after the other, in offset
 // order, because a cycle ends before the next poll. As each handler

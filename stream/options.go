@@ -51,7 +51,7 @@ const (
 	defaultLagInterval     = 15 * time.Second
 	defaultCommitTimeout   = 10 * time.Second
 	defaultDeliveryTimeout = 2 * time.Minute
-	defaultMaxPollRecords  = 10_000
+	defaultMaxPollRecords  = 50_000
 	defaultDiscoverEvery   = 30 * time.Second
 )
 

@@ -298,6 +298,15 @@ func (r *runner) clientOpts(hooks kgo.Opt) []kgo.Opt {
 		// every cycle that alerts.
 		kgo.ProducerLinger(0),
 		kgo.ProducerBatchMaxBytesFn(r.batchMaxBytes),
+		// Each cycle ends with a wait (for acknowledgements, or for the
+		// transaction to commit), so the records a poll returns set how
+		// often that wait is paid. franz-go's default of 1 MiB per
+		// partition per fetch gives about 400 Okta events a partition;
+		// 8 MiB amortises the wait over eight times as many, which
+		// measured about 10% faster at-least-once and twice as fast
+		// exactly-once on the dev broker. Memory stays bounded by
+		// FetchMaxBytes (50 MiB by default).
+		kgo.FetchMaxPartitionBytes(8<<20),
 	)
 	if r.p.sub.regex() {
 		exclude := []string{literal(cfg.alertsTopic)}

@@ -16,6 +16,7 @@ import (
 const (
 	DefaultEvents          = 300_000
 	DefaultPartitions      = 6
+	DefaultRounds          = 3
 	DefaultLatencyLoad     = 0.5
 	DefaultLatencyDuration = 15 * time.Second
 	DefaultScrapeInterval  = 100 * time.Millisecond
@@ -73,8 +74,14 @@ type Config struct {
 	// one consumer group each. Empty means DefaultConsumers.
 	Consumers []int
 
+	// Rounds is how many times the ceiling and the detector are each
+	// timed; the median run of each is reported. They alternate, each
+	// going first in every other round, so that drift in the machine or
+	// the broker favours neither. Zero means DefaultRounds.
+	Rounds int
+
 	// ExactlyOnce also measures the detector with --exactly-once
-	// (throughput and latency).
+	// (throughput, Rounds times, and latency).
 	ExactlyOnce bool
 
 	// LatencyLoad is the offered load of the latency pass as a fraction of
@@ -128,6 +135,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Partitions == 0 {
 		c.Partitions = DefaultPartitions
 	}
+	if c.Rounds == 0 {
+		c.Rounds = DefaultRounds
+	}
 	if len(c.Consumers) == 0 {
 		c.Consumers = DefaultConsumers
 	}
@@ -172,6 +182,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if !(c.DupRate >= 0 && c.DupRate < 1) {
 		bad("DupRate: %v is not a fraction between 0 and 1 (1 excluded)", c.DupRate)
+	}
+	if c.Rounds < 1 || c.Rounds > 100 {
+		bad("Rounds: %d is not between 1 and 100", c.Rounds)
 	}
 	if c.Partitions < 1 || c.Partitions > 10_000 {
 		bad("Partitions: %d is not between 1 and 10000", c.Partitions)

@@ -16,6 +16,7 @@ type window struct {
 	delta      counters      // counters between the scrapes bounding the window
 	scrapes    int           // scrapes inside the window
 	coarse     bool          // the pass ended within one scrape of its start: a lower bound
+	unsettled  bool          // the group never settled: the window includes rebalances
 }
 
 func (w window) seconds() float64 { return (w.end - w.start).Seconds() }
@@ -40,17 +41,26 @@ func (w window) eventsPerSec() float64 {
 // scrape at or past target, and are divided by the events counted between
 // those same two scrapes.
 //
+// If the group never settled before the count reached target (several
+// processes joining a short pass), the clock starts at the first scrape
+// with events counted instead, and the result is marked unsettled.
+//
 // If the count reaches target at the very scrape that starts the clock,
 // there is no rate to interpolate with: the window then runs from the
 // scrape before (or from the pass's start), and the result is marked
 // coarse, a lower bound. ok is false when the count never reached target.
 func measureWindow(samples []sample, target float64) (w window, ok bool) {
-	s := -1
-	for i, x := range samples {
-		if x.stable && x.c.Events > 0 {
-			s = i
-			break
+	first := func(settled bool) int {
+		for i, x := range samples {
+			if x.c.Events > 0 && (x.stable || !settled) {
+				return i
+			}
 		}
+		return -1
+	}
+	s, unsettled := first(true), false
+	if s < 0 {
+		s, unsettled = first(false), true
 	}
 	if s < 0 {
 		return window{}, false
@@ -71,22 +81,24 @@ func measureWindow(samples []sample, target float64) (w window, ok bool) {
 			from = samples[s-1]
 		}
 		return window{
-			start:   from.at,
-			end:     samples[j].at,
-			events:  samples[j].c.Events - from.c.Events,
-			delta:   samples[j].c.minus(from.c),
-			scrapes: 1,
-			coarse:  true,
+			start:     from.at,
+			end:       samples[j].at,
+			events:    samples[j].c.Events - from.c.Events,
+			delta:     samples[j].c.minus(from.c),
+			scrapes:   1,
+			coarse:    true,
+			unsettled: unsettled,
 		}, true
 	}
 	prev, last := samples[j-1], samples[j]
 	frac := (target - prev.c.Events) / (last.c.Events - prev.c.Events)
 	end := prev.at + time.Duration(frac*float64(last.at-prev.at))
 	return window{
-		start:   samples[s].at,
-		end:     end,
-		events:  target - samples[s].c.Events,
-		delta:   last.c.minus(samples[s].c),
-		scrapes: j - s + 1,
+		start:     samples[s].at,
+		end:       end,
+		events:    target - samples[s].c.Events,
+		delta:     last.c.minus(samples[s].c),
+		scrapes:   j - s + 1,
+		unsettled: unsettled,
 	}, true
 }

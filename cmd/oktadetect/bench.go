@@ -20,6 +20,7 @@ type benchOptions struct {
 	dupRate         float64
 	seed            int
 	partitions      int
+	rounds          int
 	consumers       []string
 	report          string
 	exactlyOnce     bool
@@ -42,6 +43,7 @@ func (o *benchOptions) register(s *optionSet) {
 	s.floatVar(&o.dupRate, "dup-rate", 0.01, "fraction of records that are redeliveries of earlier ones")
 	s.intVar(&o.seed, "seed", 1, "seed of the generated events (same seed, same records)")
 	s.intVar(&o.partitions, "partitions", perf.DefaultPartitions, "partitions of the topics the benchmark creates")
+	s.intVar(&o.rounds, "rounds", perf.DefaultRounds, "times the ceiling and the detector are each measured, alternating; medians are reported")
 	s.listVar(&o.consumers, "consumers", []string{"1", "2", "3"}, "detector process counts of the scaling pass, comma-separated")
 	s.byName["consumers"].example = "N[,N...]"
 	s.stringVar(&o.report, "report", "", "write report.json, report.md, throughput.svg and the profiles to this directory")
@@ -108,6 +110,9 @@ func parseBenchOptions(args []string, stderr io.Writer) (perf.Config, *benchOpti
 	if o.partitions < 1 {
 		errs = append(errs, fmt.Errorf("invalid value %d for --partitions: must be at least 1", o.partitions))
 	}
+	if o.rounds < 1 || o.rounds > 100 {
+		errs = append(errs, fmt.Errorf("invalid value %d for --rounds: must be between 1 and 100", o.rounds))
+	}
 	consumers, err := perf.ParseConsumers(o.consumers...)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("invalid value for --consumers: %w", err))
@@ -131,6 +136,7 @@ func parseBenchOptions(args []string, stderr io.Writer) (perf.Config, *benchOpti
 		DupRate:         o.dupRate,
 		Seed:            int64(o.seed),
 		Partitions:      o.partitions,
+		Rounds:          o.rounds,
 		Consumers:       consumers,
 		ExactlyOnce:     o.exactlyOnce,
 		LatencyLoad:     o.latencyLoad,

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/oktadetect/oktadetect/detect"
 	"github.com/oktadetect/oktadetect/stream"
 )
 
@@ -278,7 +279,8 @@ func (d *detector) reload(o *detectOptions, log *slog.Logger) error {
 		log.Error("rule reload rejected; the previous rules keep running", "error", err)
 		return err
 	}
-	d.ruleset.Store(rs)
+	old := d.ruleset.Swap(rs)
+	detect.ForgetRules(old.engine.Rules())
 	log.Info("rules reloaded", "rules", len(rs.engine.Rules()), "skipped", len(rs.skipped))
 	return nil
 }
