@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/oktadetect/oktadetect/detect"
@@ -128,12 +130,11 @@ func (b *Broker) ReadRecords(t testing.TB, topic string, iso Isolation) []*kgo.R
 func (b *Broker) readTopic(topic string, iso Isolation, fn func(*kgo.Record)) error {
 	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
-	admCl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs...))
+	adm, _, err := newAdmin(b)
 	if err != nil {
 		return err
 	}
-	defer admCl.Close()
-	adm := kadm.NewClient(admCl)
+	defer adm.Close()
 	list := adm.ListEndOffsets
 	if iso == ReadCommitted {
 		list = adm.ListCommittedOffsets
@@ -141,6 +142,9 @@ func (b *Broker) readTopic(topic string, iso Isolation, fn func(*kgo.Record)) er
 	ends, err := list(ctx, topic)
 	if err == nil {
 		err = ends.Error()
+	}
+	if errors.Is(err, kerr.UnknownTopicOrPartition) {
+		return nil // not created yet (detectors create their output topics): nothing in it
 	}
 	if err != nil {
 		return fmt.Errorf("listing end offsets of %s: %w", topic, err)
@@ -213,6 +217,34 @@ const (
 	// delivery), with the same id; only the set of ids is checked.
 	AllowRepeats Repeats = true
 )
+
+// Mode is a delivery mode of the detector and what it promises a reader
+// of the alerts topic.
+type Mode struct {
+	Name        string
+	ExactlyOnce bool
+	Read        Isolation // how to read the alerts topic
+	Repeats     Repeats   // what a crash or restart may cause
+}
+
+// Modes are the detector's two delivery modes.
+var Modes = []Mode{
+	{Name: "at-least-once", ExactlyOnce: false, Read: ReadUncommitted, Repeats: AllowRepeats},
+	{Name: "exactly-once", ExactlyOnce: true, Read: ReadCommitted, Repeats: NoRepeats},
+}
+
+// DetectorConfigFor returns a detector configuration reading topics in
+// mode, with a fresh group, alerts topic and transactional id.
+func DetectorConfigFor(t testing.TB, mode Mode, topics ...string) DetectorConfig {
+	t.Helper()
+	return DetectorConfig{
+		Topics:          topics,
+		Group:           UniqueName(t, "group"),
+		AlertsTopic:     UniqueName(t, "alerts"),
+		ExactlyOnce:     mode.ExactlyOnce,
+		TransactionalID: UniqueName(t, "txn"),
+	}
+}
 
 // AlertDiff is how the alerts read back differ from the expected ones.
 type AlertDiff struct {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -136,7 +136,11 @@ func UniqueName(t testing.TB, role string) string {
 func (b *Broker) NewTopic(t testing.TB, role string, partitions int32) string {
 	t.Helper()
 	name := UniqueName(t, role)
-	adm := b.Admin(t)
+	adm, _, err := newAdmin(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adm.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
 	resp, err := adm.CreateTopic(ctx, partitions, 1, nil, name)
@@ -150,21 +154,38 @@ func (b *Broker) NewTopic(t testing.TB, role string, partitions int32) string {
 	return name
 }
 
-// RemoveAtEnd deletes the named topics when the test ends (unless it
-// failed), for topics a detector creates itself. Topics that do not exist
-// are ignored.
+// RemoveAtEnd deletes the named topics when the test ends, unless it
+// failed: then they are kept for inspection and their names logged. It is
+// for topics a detector creates itself. Topics that do not exist are
+// ignored.
 func (b *Broker) RemoveAtEnd(t testing.TB, topics ...string) {
 	t.Helper()
-	adm := b.Admin(t) // created now: cleanups run last-in first-out
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("keeping topics %v for inspection", topics)
 			return
 		}
+		adm, _, err := newAdmin(b)
+		if err != nil {
+			t.Logf("deleting topics %v: %v", topics, err)
+			return
+		}
+		defer adm.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		if _, err := adm.DeleteTopics(ctx, topics...); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		if _, err := adm.DeleteTopics(ctx, topics...); err != nil {
 			t.Logf("deleting topics %v: %v", topics, err)
 		}
 	})
+}
+
+// newAdmin returns a short-lived admin client, for helpers that must not
+// depend on the test's cleanups; closing the admin client closes the
+// Kafka client too.
+func newAdmin(b *Broker) (*kadm.Client, *kgo.Client, error) {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs...))
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating a Kafka client for %v: %w", b.Addrs, err)
+	}
+	return kadm.NewClient(cl), cl, nil
 }

@@ -68,10 +68,10 @@ const patience = 90 * time.Second
 // to a file in the test's temporary directory, are parsed as JSON log
 // lines, and their tail is printed if the test fails.
 type Detector struct {
-	name    string
-	cmd     *exec.Cmd
-	logPath string
-	started time.Time
+	name            string
+	cmd             *exec.Cmd
+	logPath         string
+	shutdownTimeout time.Duration
 
 	mu       sync.Mutex
 	lines    []LogLine
@@ -142,10 +142,11 @@ func (b *Broker) StartDetector(t testing.TB, cfg DetectorConfig) *Detector {
 	args = append(args, cfg.Args...)
 
 	d := &Detector{
-		name:    cfg.Name,
-		logPath: filepath.Join(t.TempDir(), cfg.Name+".log"),
-		changed: make(chan struct{}),
-		done:    make(chan struct{}),
+		name:            cfg.Name,
+		logPath:         filepath.Join(t.TempDir(), cfg.Name+".log"),
+		shutdownTimeout: cfg.ShutdownTimeout,
+		changed:         make(chan struct{}),
+		done:            make(chan struct{}),
 	}
 	logFile, err := os.Create(d.logPath)
 	if err != nil {
@@ -158,7 +159,6 @@ func (b *Broker) StartDetector(t testing.TB, cfg DetectorConfig) *Detector {
 	d.cmd = exec.Command(binaryPath, args...)
 	d.cmd.Env = detectorEnv()
 	d.cmd.Stdout, d.cmd.Stderr = pw, pw
-	d.started = time.Now()
 	if err := d.cmd.Start(); err != nil {
 		pr.Close()
 		pw.Close()
@@ -336,6 +336,22 @@ func (d *Detector) Terminate(t testing.TB) {
 		t.Fatalf("sending SIGTERM to %s: %v", d.name, err)
 	}
 }
+
+// Stop sends SIGTERM and waits for the process to exit, at most its
+// --shutdown-timeout plus 10s for the process itself to end, and returns
+// the exit code.
+func (d *Detector) Stop(t testing.TB) int {
+	t.Helper()
+	d.Terminate(t)
+	return d.Wait(t, d.shutdownTimeout+10*time.Second)
+}
+
+// ShutdownTimeout is the process's --shutdown-timeout.
+func (d *Detector) ShutdownTimeout() time.Duration { return d.shutdownTimeout }
+
+// LogPath is the file the process's output goes to (in the test's
+// temporary directory, removed with it).
+func (d *Detector) LogPath() string { return d.logPath }
 
 // Wait waits for the process to exit and returns its exit code (-1 when
 // a signal killed it). It fails the test if the process is still running

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Sample is one series of a Prometheus text exposition.
@@ -160,4 +161,61 @@ func (d *Detector) WaitMetric(t testing.TB, name, what string, cond func(float64
 		return cond(v)
 	})
 	return v
+}
+
+// Throughput is a processing rate observed from outside a detector.
+type Throughput struct {
+	Events  int
+	Elapsed time.Duration
+}
+
+// PerSecond is the rate in events per second.
+func (r Throughput) PerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Events) / r.Elapsed.Seconds()
+}
+
+func (r Throughput) String() string {
+	return fmt.Sprintf("%d events in %s: %.0f events/s", r.Events, r.Elapsed.Round(time.Millisecond), r.PerSecond())
+}
+
+// MeasureThroughput follows oktadetect_events_total until it reaches
+// total and returns the rate from the first record handled to the last.
+// The counter is scraped every 5ms; the interval runs from the last
+// scrape that saw 0 to the first that saw total, so it errs long by at
+// most two scrape intervals (and the rate errs low). The detector counts
+// a batch when it starts handling it, so the interval covers fetching
+// everything and handling all but the last batch (at most 10,000
+// records). Start it before the detector is assigned its partitions, on
+// a topic already holding total records, to measure a backlog being
+// worked off.
+func (d *Detector) MeasureThroughput(t testing.TB, total int) Throughput {
+	t.Helper()
+	const every = 5 * time.Millisecond
+	var zeroAt time.Time
+	deadline := time.Now().Add(10 * patience)
+	for {
+		at := time.Now()
+		if m, err := d.scrape(); err == nil {
+			n := m.Sum("oktadetect_events_total")
+			switch {
+			case n == 0:
+				zeroAt = at
+			case zeroAt.IsZero():
+				t.Fatalf("%s had handled %v events at the first scrape; start measuring earlier", d.name, n)
+			case n >= float64(total):
+				return Throughput{Events: total, Elapsed: at.Sub(zeroAt)}
+			}
+		}
+		select {
+		case <-d.done:
+			t.Fatalf("%s exited (%s) while its throughput was measured", d.name, d.exitText())
+		case <-time.After(every):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not handle %d events within %s", d.name, total, 10*patience)
+		}
+	}
 }

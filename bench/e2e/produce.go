@@ -30,10 +30,20 @@ type Workload struct {
 	// since redeliveries of an event repeat its uuid and hence its
 	// alert id.
 	Expected map[string]string
+
+	// MatchShapes counts matching records by input shape.
+	MatchShapes map[eventgen.Shape]int
+
+	// CrossPartition counts matching redeliveries that were written to
+	// another partition than the first copy of their event: the copies
+	// only one shared dedupe cache (or the alerts follower) catches.
+	CrossPartition int
+
+	firstPartition map[string]int32 // matching uuid → partition of its first copy
 }
 
-// Add accounts for one produced event.
-func (w *Workload) Add(ev eventgen.Event) {
+// Add accounts for one produced event, written to partition.
+func (w *Workload) Add(ev eventgen.Event, partition int32) {
 	w.Events++
 	if ev.Dup {
 		w.Dups++
@@ -44,13 +54,25 @@ func (w *Workload) Add(ev eventgen.Event) {
 	w.Matches++
 	if w.Expected == nil {
 		w.Expected = map[string]string{}
+		w.MatchShapes = map[eventgen.Shape]int{}
+		w.firstPartition = map[string]int32{}
 	}
+	w.MatchShapes[ev.Shape]++
 	w.Expected[detect.AlertID(BuiltinRuleID, ev.UUID)] = ev.UUID
+	if first, ok := w.firstPartition[ev.UUID]; !ok {
+		w.firstPartition[ev.UUID] = partition
+	} else if first != partition {
+		w.CrossPartition++
+	}
 }
 
+// MatchingRedeliveries is how many matching records repeat an event
+// already produced: what a detector must count as duplicates.
+func (w Workload) MatchingRedeliveries() int { return w.Matches - len(w.Expected) }
+
 func (w Workload) String() string {
-	return fmt.Sprintf("%d events, %d matching, %d redelivered, %d distinct alerts expected",
-		w.Events, w.Matches, w.Dups, len(w.Expected))
+	return fmt.Sprintf("%d events, %d matching (%d of them redeliveries, %d on another partition than the original), %d redelivered in all, %d distinct alerts expected",
+		w.Events, w.Matches, w.MatchingRedeliveries(), w.CrossPartition, w.Dups, len(w.Expected))
 }
 
 // Produce writes records synchronously and returns them with their
@@ -79,11 +101,14 @@ type FeedConfig struct {
 }
 
 // Feed produces generated events to a topic in the background, without
-// keys, so that Kafka's sticky partitioning spreads them and a
-// redelivered copy usually lands on another partition than its original,
-// as it does when an upstream shipper retries.
+// keys and round-robin over the partitions, so that a redelivered copy
+// usually lands on another partition than its original, as it does when
+// an upstream shipper retries. Round-robin rather than Kafka's sticky
+// default makes where each record goes depend only on its position in
+// the stream, so a seed gives the same placement on every run.
 type Feed struct {
 	topic string
+	count int
 	stop  chan struct{}
 	done  chan struct{}
 
@@ -101,8 +126,9 @@ const feedChunk = 2000
 // ends; call Wait or Stop to get its Workload.
 func (b *Broker) StartFeed(t testing.TB, topic string, cfg FeedConfig) *Feed {
 	t.Helper()
-	cl := b.Client(t, kgo.DefaultProduceTopic(topic), kgo.ProducerLinger(5*time.Millisecond))
-	f := &Feed{topic: topic, stop: make(chan struct{}), done: make(chan struct{})}
+	cl := b.Client(t, kgo.DefaultProduceTopic(topic), kgo.RecordPartitioner(kgo.RoundRobinPartitioner()),
+		kgo.ProducerLinger(5*time.Millisecond))
+	f := &Feed{topic: topic, count: cfg.Count, stop: make(chan struct{}), done: make(chan struct{})}
 	go f.run(cl, cfg)
 	t.Cleanup(func() { f.halt() })
 	return f
@@ -146,8 +172,8 @@ func (f *Feed) run(cl *kgo.Client, cfg FeedConfig) {
 			return
 		}
 		f.mu.Lock()
-		for _, ev := range events {
-			f.w.Add(ev)
+		for i, ev := range events {
+			f.w.Add(ev, recs[i].Partition)
 		}
 		f.mu.Unlock()
 		produced += n
@@ -185,6 +211,9 @@ func (f *Feed) Done() <-chan struct{} { return f.done }
 // what it produced. It fails the test if producing failed.
 func (f *Feed) Wait(t testing.TB) Workload {
 	t.Helper()
+	if f.count == 0 {
+		t.Fatal("Wait on a feed without a Count would never return; use Stop")
+	}
 	<-f.done
 	return f.result(t)
 }
