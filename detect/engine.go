@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/bytedance/sonic/decoder"
 	sutf8 "github.com/bytedance/sonic/utf8"
 
 	"github.com/oktadetect/oktadetect/detect/kql"
@@ -116,6 +118,15 @@ func Compile(rs []*rules.Rule, opts ...Option) (*Engine, error) {
 	e.routes, err = compileRoutes(root)
 	if err != nil {
 		return nil, fmt.Errorf("building the decode plan: %w", err)
+	}
+	// sonic compiles a decoder for each type on first use, which takes
+	// far longer than a decode: do it now rather than on the first event.
+	for _, t := range append([]reflect.Type{e.routes.rootType}, e.routes.subTypes...) {
+		if t != nil {
+			if err := decoder.Pretouch(t); err != nil {
+				return nil, fmt.Errorf("compiling the decoder: %w", err)
+			}
+		}
 	}
 	e.buildIndex(qc)
 	if o.prefilter {
