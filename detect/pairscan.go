@@ -42,3 +42,17 @@ func indexPairsGeneric(s []byte, ps *pairSet) int {
 	}
 	return -1
 }
+
+// indexControl returns the first index of a control character (a byte
+// below 0x20) in s, or -1. JSON allows none inside strings and only
+// white space outside them.
+func indexControl(s []byte) int { return indexControlImpl(s) }
+
+func indexControlGeneric(s []byte) int {
+	for i, c := range s {
+		if c < 0x20 {
+			return i
+		}
+	}
+	return -1
+}

@@ -36,3 +36,34 @@ func indexPairsImpl(s []byte, ps *pairSet) int {
 	}
 	return -1
 }
+
+// indexControlSSE2 returns the first index of a byte below 0x20 among
+// positions 0 to 16*(len(s)/16)-1, or -1.
+//
+//go:noescape
+func indexControlSSE2(s []byte) int
+
+// indexControlAVX2 does the same for positions 0 to 32*(len(s)/32)-1.
+//
+//go:noescape
+func indexControlAVX2(s []byte) int
+
+func indexControlImpl(s []byte) int {
+	done := 0
+	if hasAVX2 && len(s) >= 32 {
+		if i := indexControlAVX2(s); i >= 0 {
+			return i
+		}
+		done = len(s) / 32 * 32
+	}
+	if rest := s[done:]; len(rest) >= 16 {
+		if i := indexControlSSE2(rest); i >= 0 {
+			return done + i
+		}
+		done += len(rest) / 16 * 16
+	}
+	if i := indexControlGeneric(s[done:]); i >= 0 {
+		return done + i
+	}
+	return -1
+}

@@ -166,3 +166,78 @@ avxnotfound:
 	VZEROUPPER
 	MOVQ $-1, ret+32(FP)
 	RET
+
+// func indexControlSSE2(s []byte) int
+//
+// The first index of a byte below 0x20 (a control character), 16 bytes
+// per step; it covers positions 0 to 16*(len(s)/16)-1.
+TEXT ·indexControlSSE2(SB), NOSPLIT, $0-32
+	MOVQ s_base+0(FP), SI
+	MOVQ s_len+8(FP), BX
+	MOVQ SI, DI
+	MOVQ $0xe0e0e0e0e0e0e0e0, AX
+	MOVQ AX, X8
+	PUNPCKLQDQ X8, X8
+	PXOR X9, X9
+
+ctlloop:
+	CMPQ BX, $16
+	JB   ctlnotfound
+	MOVOU   (SI), X0
+	PAND    X8, X0
+	PCMPEQB X9, X0
+	PMOVMSKB X0, DX
+	TESTL   DX, DX
+	JNZ     ctlfound
+	ADDQ    $16, SI
+	SUBQ    $16, BX
+	JMP     ctlloop
+
+ctlfound:
+	BSFL DX, DX
+	SUBQ DI, SI
+	ADDQ DX, SI
+	MOVQ SI, ret+24(FP)
+	RET
+
+ctlnotfound:
+	MOVQ $-1, ret+24(FP)
+	RET
+
+// func indexControlAVX2(s []byte) int
+//
+// The same, 32 bytes per step; it covers positions 0 to 32*(len(s)/32)-1.
+TEXT ·indexControlAVX2(SB), NOSPLIT, $0-32
+	MOVQ s_base+0(FP), SI
+	MOVQ s_len+8(FP), BX
+	MOVQ SI, DI
+	MOVQ $0xe0e0e0e0e0e0e0e0, AX
+	MOVQ AX, X8
+	VPBROADCASTQ X8, Y8
+	VPXOR Y9, Y9, Y9
+
+avxctlloop:
+	CMPQ BX, $32
+	JB   avxctlnotfound
+	VMOVDQU   (SI), Y0
+	VPAND     Y8, Y0, Y0
+	VPCMPEQB  Y9, Y0, Y0
+	VPMOVMSKB Y0, DX
+	TESTL     DX, DX
+	JNZ       avxctlfound
+	ADDQ      $32, SI
+	SUBQ      $32, BX
+	JMP       avxctlloop
+
+avxctlfound:
+	VZEROUPPER
+	BSFL DX, DX
+	SUBQ DI, SI
+	ADDQ DX, SI
+	MOVQ SI, ret+24(FP)
+	RET
+
+avxctlnotfound:
+	VZEROUPPER
+	MOVQ $-1, ret+24(FP)
+	RET

@@ -11,4 +11,5 @@ func TestIndexPairsSSE2Path(t *testing.T) {
 	hasAVX2 = false
 	defer func() { hasAVX2 = true }()
 	TestIndexPairsMatchesGeneric(t)
+	TestIndexControlMatchesGeneric(t)
 }

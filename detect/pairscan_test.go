@@ -46,3 +46,21 @@ func BenchmarkIndexPairs(b *testing.B) {
 		indexPairs(s, &ps)
 	}
 }
+
+func TestIndexControlMatchesGeneric(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 200; n++ {
+		for trial := 0; trial < 30; trial++ {
+			s := bytes.Repeat([]byte{'a'}, n)
+			if n > 0 && trial%3 != 0 {
+				s[r.IntN(n)] = byte(r.IntN(0x20))
+			}
+			if n > 1 && trial%5 == 0 {
+				s[r.IntN(n)] = byte(0xe0 + r.IntN(0x20)) // high bits set: not control
+			}
+			if got, want := indexControl(s), indexControlGeneric(s); got != want {
+				t.Fatalf("indexControl(%q) = %d, want %d", s, got, want)
+			}
+		}
+	}
+}

@@ -16,10 +16,15 @@ func validateJSON(rec []byte) error {
 	if !sonic.Valid(rec) {
 		return &DecodeError{Reason: ReasonInvalidJSON, Err: errors.New("not valid JSON")}
 	}
-	for i, c := range rec {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return &DecodeError{Reason: ReasonInvalidJSON, Err: fmt.Errorf("control character 0x%02x at byte %d", c, i)}
+	for i := 0; i < len(rec); {
+		j := indexControl(rec[i:])
+		if j < 0 {
+			break
 		}
+		if c := rec[i+j]; c != '\t' && c != '\n' && c != '\r' {
+			return &DecodeError{Reason: ReasonInvalidJSON, Err: fmt.Errorf("control character 0x%02x at byte %d", c, i+j)}
+		}
+		i += j + 1
 	}
 	for i := 0; ; {
 		j := bytes.IndexByte(rec[i:], '\\')

@@ -91,8 +91,16 @@ func (b *batchResult) count(m *map[string]int, key string) {
 // process runs one record through the stages. index is the record's place
 // in its batch; origin says where it came from.
 func (d *detector) process(m *detect.Matcher, rec []byte, index int, origin detect.Origin, out *batchResult) {
-	out.events++
 	res, err := m.Match(rec, origin.Topic)
+	d.decide(rec, res, err, index, origin, out)
+}
+
+// decide runs the stages after matching on one record's match result.
+// Matching can run in parallel (replay does); decide must see records in
+// order, since dedupe keeps the first copy of an event and the cap the
+// first alerts of a window.
+func (d *detector) decide(rec []byte, res detect.Result, err error, index int, origin detect.Origin, out *batchResult) {
+	out.events++
 	if err != nil {
 		var de *detect.DecodeError
 		reason := detect.ReasonInvalidJSON

@@ -8,6 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -132,51 +136,178 @@ func replayFile(ctx context.Context, d *detector, name, topic string, out *bufio
 		r = io.TeeReader(r, bar)
 	}
 
+	return replayLines(ctx, d, bufio.NewReaderSize(r, 1<<20), label, topic, out, stderr, st)
+}
+
+// Replay matches lines on every CPU and decides on them in input order.
+// Matching is where the time goes and is independent per line; dedupe,
+// the cap and suppression depend on order (the first copy of an event
+// alerts, later ones are duplicates), so they run on one goroutine, over
+// the few lines that matched or failed.
+
+// replayChunk is a run of input lines, with the bytes they need.
+type replayChunk struct {
+	seq     int
+	buf     []byte
+	lines   []replayLine
+	results []lineResult // lines that matched a rule or could not be read
+}
+
+type replayLine struct {
+	start, end int
+	num        int64
+}
+
+type lineResult struct {
+	i   int // index in lines
+	res detect.Result
+	err error
+}
+
+const (
+	chunkLines = 2048
+	chunkBytes = 4 << 20
+)
+
+func replayLines(ctx context.Context, d *detector, br *bufio.Reader, label, topic string, out *bufio.Writer, stderr io.Writer, st *replayStats) error {
 	rs := d.ruleset.Load()
-	m := rs.matcher()
-	defer rs.release(m)
-	br := bufio.NewReaderSize(r, 1<<20)
+	workers := runtime.GOMAXPROCS(0)
+	work := make(chan *replayChunk, workers)
+	done := make(chan *replayChunk, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := rs.matcher()
+			defer rs.release(m)
+			for c := range work {
+				matchChunk(m, c, topic)
+				done <- c
+			}
+		}()
+	}
+	// Chunks are recycled: allocating fresh megabytes per chunk costs
+	// more in page faults than matching the lines in them.
+	free := make(chan *replayChunk, 2*workers+2)
+	readErr := make(chan error, 1)
+	go func() {
+		readErr <- readChunks(ctx, br, label, work, free)
+		close(work)
+		wg.Wait()
+		close(done)
+	}()
+
 	res := &batchResult{}
-	line := int64(0)
-	var long []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer: gather it (rare).
-			long = append(long[:0], chunk...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				chunk, err = br.ReadSlice('\n')
-				long = append(long, chunk...)
+	pending := map[int]*replayChunk{}
+	next := 0
+	var werr error
+	for c := range done {
+		pending[c.seq] = c
+		for c := pending[next]; c != nil; c = pending[next] {
+			delete(pending, next)
+			next++
+			if werr == nil {
+				werr = decideChunk(d, c, label, topic, res, out, stderr, st)
 			}
-			chunk = long
+			select {
+			case free <- c:
+			default:
+			}
 		}
-		if len(chunk) > 0 {
-			line++
-			rec := trimNewline(chunk)
-			if len(trimBlank(rec)) > 0 {
-				before := len(res.dead)
-				d.process(m, rec, int(line), detect.Origin{Topic: topic, Offset: line - 1}, res)
-				for _, dr := range res.dead[before:] {
-					fmt.Fprintf(stderr, "%s:%d: skipped: %v\n", label, line, dr.err)
-				}
-				if len(res.alerts) > 0 || res.events >= 4096 {
-					if werr := flushReplay(res, out, st); werr != nil {
-						return werr
-					}
-				}
+	}
+	if err := <-readErr; err != nil {
+		return err
+	}
+	if werr != nil {
+		return werr
+	}
+	return flushReplay(res, out, st)
+}
+
+// readChunks splits the input into chunks of lines.
+func readChunks(ctx context.Context, br *bufio.Reader, label string, work chan<- *replayChunk, free <-chan *replayChunk) error {
+	seq := 0
+	newChunk := func() *replayChunk {
+		select {
+		case c := <-free:
+			*c = replayChunk{seq: seq, buf: c.buf[:0], lines: c.lines[:0], results: c.results[:0]}
+			return c
+		default:
+			return &replayChunk{seq: seq}
+		}
+	}
+	c := newChunk()
+	num := int64(0)
+	for {
+		start := len(c.buf)
+		line, err := br.ReadSlice('\n')
+		c.buf = append(c.buf, line...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the reader's buffer (rare).
+			line, err = br.ReadSlice('\n')
+			c.buf = append(c.buf, line...)
+		}
+		if len(c.buf) > start {
+			num++
+			c.lines = append(c.lines, replayLine{start: start, end: len(c.buf), num: num})
+		}
+		if len(c.lines) >= chunkLines || len(c.buf) >= chunkBytes || (err != nil && len(c.lines) > 0) {
+			if ctx.Err() != nil {
+				return nil
 			}
+			work <- c
+			seq++
+			c = newChunk()
 		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				break
+				return nil
 			}
 			return fmt.Errorf("replay: reading %s: %w", label, err)
 		}
-		if line%4096 == 0 && ctx.Err() != nil {
-			break
-		}
 	}
-	st.lines += line
+}
+
+// matchChunk matches every line of c, keeping the results that need a
+// decision. A Result points into the Matcher, so what is kept is copied.
+func matchChunk(m *detect.Matcher, c *replayChunk, topic string) {
+	for i, l := range c.lines {
+		rec := trimNewline(c.buf[l.start:l.end])
+		if len(trimBlank(rec)) == 0 {
+			continue
+		}
+		res, err := m.Match(rec, topic)
+		if err == nil && len(res.Rules) == 0 {
+			continue
+		}
+		res.Rules = slices.Clone(res.Rules)
+		res.EventID = strings.Clone(res.EventID)
+		c.results = append(c.results, lineResult{i: i, res: res, err: err})
+	}
+}
+
+// decideChunk runs the ordered stages on a matched chunk and writes what
+// it produced.
+func decideChunk(d *detector, c *replayChunk, label, topic string, res *batchResult, out *bufio.Writer, stderr io.Writer, st *replayStats) error {
+	r := 0
+	for i, l := range c.lines {
+		rec := trimNewline(c.buf[l.start:l.end])
+		if len(trimBlank(rec)) == 0 {
+			continue
+		}
+		if r < len(c.results) && c.results[r].i == i {
+			lr := c.results[r]
+			r++
+			before := len(res.dead)
+			d.decide(rec, lr.res, lr.err, int(l.num), detect.Origin{Topic: topic, Offset: l.num - 1}, res)
+			for _, dr := range res.dead[before:] {
+				fmt.Fprintf(stderr, "%s:%d: skipped: %v\n", label, l.num, dr.err)
+			}
+			continue
+		}
+		res.events++
+	}
 	return flushReplay(res, out, st)
 }
 
