@@ -1,9 +1,9 @@
 package bench
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/oktadetect/oktadetect/internal/sharedtest"
 
 	"github.com/oktadetect/oktadetect/bench/eventgen"
 	"github.com/oktadetect/oktadetect/detect"
@@ -64,22 +64,7 @@ func builtinEngine(tb testing.TB, opts ...detect.Option) *detect.Engine {
 // test data next to the repository, or skips.
 func elasticOktaRules(tb testing.TB) []*rules.Rule {
 	tb.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata", "elastic-rules", "okta")
-	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("Elastic's Okta rules are not at %s; skipping", p)
-	}
-	set, err := rules.Load(p)
+	set, err := rules.Load(sharedtest.Path(tb, "elastic-rules/okta"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oktadetect/oktadetect/internal/sharedtest"
+
 	"github.com/oktadetect/oktadetect/bench/eventgen"
 )
 
@@ -220,19 +222,8 @@ func sharedSamples(t *testing.T) [][]byte {
 // returns "" (and logs why) when it is absent.
 func sharedTestdata(t testing.TB) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata")
-	if _, err := os.Stat(p); err != nil {
+	p, ok := sharedtest.Lookup("")
+	if !ok {
 		t.Logf("shared test data not found at %s; skipping the upstream samples", p)
 		return ""
 	}

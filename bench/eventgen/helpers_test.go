@@ -3,9 +3,9 @@ package eventgen_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/oktadetect/oktadetect/internal/sharedtest"
 
 	"github.com/oktadetect/oktadetect/bench/eventgen"
 )
@@ -108,23 +108,5 @@ func splitDots(k string) []string {
 // test when it is absent (it lives outside the repository).
 func sharedTestdata(t *testing.T, sub string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory; cannot locate ../shared/testdata")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared reference data not available (%s): %v", p, err)
-	}
-	return p
+	return sharedtest.Path(t, sub)
 }

@@ -6,10 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oktadetect/oktadetect/internal/sharedtest"
 )
 
 // The command-line tests drive realMain exactly as main does, with the
@@ -112,25 +113,7 @@ func field(doc map[string]any, path string) any {
 // there (it is not part of the repository).
 func sharedTestdata(t *testing.T, sub string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory: cannot locate ../shared/testdata")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s is absent (upstream test data lives outside the repository): %v", p, err)
-	}
-	return p
+	return sharedtest.Path(t, sub)
 }
 
 func TestRealMainUsageAndExitCodes(t *testing.T) {

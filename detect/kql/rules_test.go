@@ -1,12 +1,14 @@
 package kql
 
 import (
-	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oktadetect/oktadetect/internal/sharedtest"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -42,25 +44,11 @@ func sharedTestdata(t testing.TB, name string) string {
 // findSharedTestdata finds <repo root>/../shared/testdata/<name>, the repo
 // root being the nearest directory above with a go.mod.
 func findSharedTestdata(name string) (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
+	p, ok := sharedtest.Lookup(name)
+	if !ok {
+		return "", fmt.Errorf("%s is absent", p)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "testdata", name)
-	if _, err := os.Stat(path); err != nil {
-		return "", err
-	}
-	return path, nil
+	return p, nil
 }
 
 // loadKueryRules reads every .toml file under the shared Elastic rules

@@ -6,33 +6,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/oktadetect/oktadetect/internal/sharedtest"
 )
 
 // findShared locates <repo root>/../shared/testdata/<sub>, the repository
 // root being the first directory above the test with a go.mod.
 func findShared(sub string) (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above %s", dir)
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata", sub)
-	if _, err := os.Stat(p); err != nil {
-		return "", err
+	p, ok := sharedtest.Lookup(sub)
+	if !ok {
+		return "", fmt.Errorf("%s is absent", p)
 	}
 	return p, nil
 }

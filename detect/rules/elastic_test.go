@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oktadetect/oktadetect/internal/sharedtest"
 )
 
 // sharedTestdata returns <repo root>/../shared/testdata/<rel>, the upstream
@@ -12,25 +14,7 @@ import (
 // test when it is not there.
 func sharedTestdata(t *testing.T, rel string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "testdata", rel)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared test data %s is absent (%v): skipping the test against Elastic's rules", path, err)
-	}
-	return path
+	return sharedtest.Path(t, rel)
 }
 
 // Elastic's own Okta rules: the loader must take every one of them, run the
