@@ -197,19 +197,13 @@ func (x *extractor) deliver(targets []target, b []byte) error {
 	case '[':
 		// Arrays are transparent: every element is a value of the field,
 		// and nested arrays flatten, as in Elasticsearch.
-		for i := 1; ; {
-			start, end, next, ok, err := nextElement(b, i)
-			if err != nil {
-				return &DecodeError{Reason: ReasonInvalidJSON, Err: err}
-			}
-			if !ok {
-				return nil
-			}
-			if err := x.deliver(targets, b[start:end]); err != nil {
+		it := elements{b: b, i: 1}
+		for it.next() {
+			if err := x.deliver(targets, it.elem); err != nil {
 				return err
 			}
-			i = next
 		}
+		return it.failure()
 	case '{':
 		if !isEmptyObject(b) {
 			x.pushTargets(targets, kindObject, bytesToString(b))
@@ -338,19 +332,13 @@ func (x *extractor) descend(n *routeNode, b []byte) error {
 		x.curGroup = saved
 		return err
 	case '[':
-		for i := 1; ; {
-			start, end, next, ok, err := nextElement(b, i)
-			if err != nil {
-				return &DecodeError{Reason: ReasonInvalidJSON, Err: err}
-			}
-			if !ok {
-				return nil
-			}
-			if err := x.descend(n, b[start:end]); err != nil {
+		it := elements{b: b, i: 1}
+		for it.next() {
+			if err := x.descend(n, it.elem); err != nil {
 				return err
 			}
-			i = next
 		}
+		return it.failure()
 	}
 	return nil
 }

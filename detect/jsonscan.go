@@ -33,6 +33,37 @@ func isEmptyObject(b []byte) bool {
 	return len(trimSpace(b[1:])) == 1
 }
 
+// elements iterates over the elements of the JSON array b (b[0] is '['),
+// without allocating:
+//
+//	it := elements{b: b, i: 1}
+//	for it.next() { use(it.elem) }
+//	return it.failure()
+type elements struct {
+	b    []byte
+	i    int
+	elem []byte
+	err  error
+}
+
+func (it *elements) next() bool {
+	start, end, next, ok, err := nextElement(it.b, it.i)
+	if err != nil || !ok {
+		it.err = err
+		return false
+	}
+	it.elem, it.i = it.b[start:end], next
+	return true
+}
+
+// failure is the DecodeError that stopped the iteration, if any.
+func (it *elements) failure() error {
+	if it.err != nil {
+		return &DecodeError{Reason: ReasonInvalidJSON, Err: it.err}
+	}
+	return nil
+}
+
 // nextElement returns the bounds of the array element that starts at or
 // after b[i] (skipping white space and one comma), and the index to resume
 // from. ok is false at the closing bracket. b[0] must be '['.

@@ -81,6 +81,18 @@ type capUndo struct {
 	at     time.Time
 }
 
+// unreadable records a record that is not a readable event, to be
+// dead-lettered with the reason.
+func (b *batchResult) unreadable(index int, err error) {
+	reason := detect.ReasonInvalidJSON
+	var de *detect.DecodeError
+	if errors.As(err, &de) {
+		reason = de.Reason
+	}
+	b.count(&b.decodeErrs, reason)
+	b.dead = append(b.dead, deadRecord{index: index, reason: reason, err: err})
+}
+
 func (b *batchResult) count(m *map[string]int, key string) {
 	if *m == nil {
 		*m = map[string]int{}
@@ -102,13 +114,7 @@ func (d *detector) process(m *detect.Matcher, rec []byte, index int, origin dete
 func (d *detector) decide(rec []byte, res detect.Result, err error, index int, origin detect.Origin, out *batchResult) {
 	out.events++
 	if err != nil {
-		var de *detect.DecodeError
-		reason := detect.ReasonInvalidJSON
-		if errors.As(err, &de) {
-			reason = de.Reason
-		}
-		out.count(&out.decodeErrs, reason)
-		out.dead = append(out.dead, deadRecord{index: index, reason: reason, err: err})
+		out.unreadable(index, err)
 		return
 	}
 	if !res.Time.IsZero() {
@@ -154,13 +160,7 @@ func (d *detector) decide(rec []byte, res detect.Result, err error, index int, o
 			if err != nil {
 				// Match validated the record, so this is an envelope
 				// whose message cannot be mapped; report it.
-				var de *detect.DecodeError
-				reason := detect.ReasonInvalidJSON
-				if errors.As(err, &de) {
-					reason = de.Reason
-				}
-				out.count(&out.decodeErrs, reason)
-				out.dead = append(out.dead, deadRecord{index: index, reason: reason, err: err})
+				out.unreadable(index, err)
 				return
 			}
 		}
