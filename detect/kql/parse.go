@@ -162,58 +162,46 @@ func (p *parser) leave() { p.depth-- }
 // The parse functions take the token that their construct follows, so
 // that a missing operand is reported as `expected a query after "and"`.
 
-// parseOr parses OrQuery: AndQuery ("or" AndQuery)*.
-func (p *parser) parseOr(after token) (Node, error) {
-	first, err := p.parseAnd(after)
+// parseChain parses operand (op operand)*, the shape of both boolean
+// levels of queries and of value lists. A single operand is returned as
+// is; two or more become one node (a and b and c is one And). buf is the
+// parser's scratch stack for that kind of node: children are gathered
+// there and copied out, so nested chains reuse one allocation.
+func parseChain[T interface{ Position() Pos }](p *parser, after token, op string, operand func(token) (T, error), buf *[]T, join func([]T, Pos) T) (T, error) {
+	var zero T
+	first, err := operand(after)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	kwOff, next, ok := p.binaryOp("or")
+	kwOff, next, ok := p.binaryOp(op)
 	if !ok {
 		return first, nil
 	}
-	mark := len(p.nodes)
-	p.nodes = append(p.nodes, first)
+	mark := len(*buf)
+	*buf = append(*buf, first)
 	for ok {
 		p.off = next
-		n, err := p.parseAnd(p.keyword(kwOff, 2))
+		n, err := operand(p.keyword(kwOff, len(op)))
 		if err != nil {
-			return nil, err
+			return zero, err
 		}
-		p.nodes = append(p.nodes, n)
-		kwOff, next, ok = p.binaryOp("or")
+		*buf = append(*buf, n)
+		kwOff, next, ok = p.binaryOp(op)
 	}
-	children := slices.Clone(p.nodes[mark:])
-	clear(p.nodes[mark:])
-	p.nodes = p.nodes[:mark]
-	return Or{Children: children, Pos: first.Position()}, nil
+	children := slices.Clone((*buf)[mark:])
+	clear((*buf)[mark:])
+	*buf = (*buf)[:mark]
+	return join(children, first.Position()), nil
+}
+
+// parseOr parses OrQuery: AndQuery ("or" AndQuery)*.
+func (p *parser) parseOr(after token) (Node, error) {
+	return parseChain(p, after, "or", p.parseAnd, &p.nodes, func(c []Node, pos Pos) Node { return Or{Children: c, Pos: pos} })
 }
 
 // parseAnd parses AndQuery: NotQuery ("and" NotQuery)*.
 func (p *parser) parseAnd(after token) (Node, error) {
-	first, err := p.parseNot(after)
-	if err != nil {
-		return nil, err
-	}
-	kwOff, next, ok := p.binaryOp("and")
-	if !ok {
-		return first, nil
-	}
-	mark := len(p.nodes)
-	p.nodes = append(p.nodes, first)
-	for ok {
-		p.off = next
-		n, err := p.parseNot(p.keyword(kwOff, 3))
-		if err != nil {
-			return nil, err
-		}
-		p.nodes = append(p.nodes, n)
-		kwOff, next, ok = p.binaryOp("and")
-	}
-	children := slices.Clone(p.nodes[mark:])
-	clear(p.nodes[mark:])
-	p.nodes = p.nodes[:mark]
-	return And{Children: children, Pos: first.Position()}, nil
+	return parseChain(p, after, "and", p.parseNot, &p.nodes, func(c []Node, pos Pos) Node { return And{Children: c, Pos: pos} })
 }
 
 // parseNot parses NotQuery: "not" SubQuery, or SubQuery. "not not x" is
@@ -382,56 +370,12 @@ func (p *parser) parseListOfValues(after token) (Value, error) {
 
 // parseValueOr parses OrListOfValues: AndListOfValues ("or" AndListOfValues)*.
 func (p *parser) parseValueOr(after token) (Value, error) {
-	first, err := p.parseValueAnd(after)
-	if err != nil {
-		return nil, err
-	}
-	kwOff, next, ok := p.binaryOp("or")
-	if !ok {
-		return first, nil
-	}
-	mark := len(p.values)
-	p.values = append(p.values, first)
-	for ok {
-		p.off = next
-		v, err := p.parseValueAnd(p.keyword(kwOff, 2))
-		if err != nil {
-			return nil, err
-		}
-		p.values = append(p.values, v)
-		kwOff, next, ok = p.binaryOp("or")
-	}
-	children := slices.Clone(p.values[mark:])
-	clear(p.values[mark:])
-	p.values = p.values[:mark]
-	return ValueOr{Children: children, Pos: first.Position()}, nil
+	return parseChain(p, after, "or", p.parseValueAnd, &p.values, func(c []Value, pos Pos) Value { return ValueOr{Children: c, Pos: pos} })
 }
 
 // parseValueAnd parses AndListOfValues: NotListOfValues ("and" NotListOfValues)*.
 func (p *parser) parseValueAnd(after token) (Value, error) {
-	first, err := p.parseValueNot(after)
-	if err != nil {
-		return nil, err
-	}
-	kwOff, next, ok := p.binaryOp("and")
-	if !ok {
-		return first, nil
-	}
-	mark := len(p.values)
-	p.values = append(p.values, first)
-	for ok {
-		p.off = next
-		v, err := p.parseValueNot(p.keyword(kwOff, 3))
-		if err != nil {
-			return nil, err
-		}
-		p.values = append(p.values, v)
-		kwOff, next, ok = p.binaryOp("and")
-	}
-	children := slices.Clone(p.values[mark:])
-	clear(p.values[mark:])
-	p.values = p.values[:mark]
-	return ValueAnd{Children: children, Pos: first.Position()}, nil
+	return parseChain(p, after, "and", p.parseValueNot, &p.values, func(c []Value, pos Pos) Value { return ValueAnd{Children: c, Pos: pos} })
 }
 
 // parseValueNot parses NotListOfValues: "not" ListOfValues, or
