@@ -48,7 +48,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./bench ./dedupe | tee $(BENCHOUT)/new.txt
 	@if [ -f $(BENCHOUT)/old.txt ]; then \
 	  $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da $(BENCHOUT)/old.txt $(BENCHOUT)/new.txt | tee $(BENCHOUT)/benchstat.txt; \
-	  grep -E '^\S.*\+[0-9.]+%' $(BENCHOUT)/benchstat.txt | grep -v '~' | sed 's/^/REGRESSION? /' || true; \
+	  awk '/sec\/op/ {t=1} /^$$/ {t=0} t && match($$0, /\+[0-9.]+%/) { v=substr($$0, RSTART+1, RLENGTH-2); if (v+0 >= 5) print "REGRESSION (time, >= 5% slower): " $$0 }' $(BENCHOUT)/benchstat.txt; \
 	else echo "first run: results in $(BENCHOUT)/new.txt; run make bench again to compare"; fi
 
 demo:
