@@ -404,7 +404,7 @@ func TestUnreachableBroker(t *testing.T) {
 	if err == nil {
 		t.Fatal("Run succeeded against a closed port")
 	}
-	for _, want := range []string{"cannot reach Kafka at " + addr + " within 10s", "connection refused"} {
+	for _, want := range []string{"cannot reach Kafka at " + addr + ": ", "connection refused"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}

@@ -71,6 +71,7 @@ func (r *runner) connect(ctx context.Context) error {
 
 	probeCtx, cancel := context.WithTimeout(ctx, cfg.reachTimeout)
 	defer cancel()
+	probeStart := time.Now()
 	_, err = r.adm.BrokerMetadata(probeCtx)
 	if err == nil {
 		return nil
@@ -99,7 +100,10 @@ func (r *runner) connect(ctx context.Context) error {
 	if errors.As(cause, &opErr) {
 		cause = opErr
 	}
-	return fmt.Errorf("cannot reach Kafka at %s within %s: %w", addrs, cfg.reachTimeout, cause)
+	if time.Since(probeStart) >= cfg.reachTimeout {
+		return fmt.Errorf("cannot reach Kafka at %s within %s: %w", addrs, cfg.reachTimeout, cause)
+	}
+	return fmt.Errorf("cannot reach Kafka at %s: %w", addrs, cause)
 }
 
 func isDialError(err error) bool {
