@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -262,5 +261,3 @@ func (e *CompileError) Error() string {
 }
 
 func (e *CompileError) Unwrap() error { return e.Err }
-
-var errNoRules = errors.New("no rules to run")

@@ -351,10 +351,3 @@ func bytesToString(b []byte) string {
 	}
 	return unsafe.String(&b[0], len(b))
 }
-
-func stringToBytes(s string) []byte {
-	if s == "" {
-		return nil
-	}
-	return unsafe.Slice(unsafe.StringData(s), len(s))
-}

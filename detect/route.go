@@ -71,14 +71,6 @@ func (n *routeNode) child(key string) *routeNode {
 	return c
 }
 
-// addPath adds a route along keys and returns its last node.
-func (n *routeNode) addPath(keys []string) *routeNode {
-	for _, k := range keys {
-		n = n.child(k)
-	}
-	return n
-}
-
 // addDotted adds every key path that Elasticsearch resolves to the dotted
 // field name (see routeNode) and attaches t to each. listPrefixes names
 // field prefixes (e.g. "okta.target") whose node must be a list node.

@@ -56,8 +56,6 @@ func startHTTP(addr string, reg *prometheus.Registry, withPprof bool, ready func
 	return s, nil
 }
 
-func (s *httpServer) addr() string { return s.ln.Addr().String() }
-
 func (s *httpServer) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -46,7 +46,7 @@ func replayUsage(s *optionSet) func(io.Writer) {
 
 // replayStats are the figures of a replay.
 type replayStats struct {
-	lines, events, matched, alerts, duplicates, malformed, capped int64
+	events, matched, alerts, duplicates, malformed, capped int64
 }
 
 func replayCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
