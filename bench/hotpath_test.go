@@ -86,7 +86,7 @@ func BenchmarkAlert(b *testing.B) {
 				if err != nil || len(res.Rules) == 0 {
 					b.Fatal("pool event did not match")
 				}
-				doc, err := detect.Document(rec, res.Shape)
+				doc, err := detect.Document(rec, res)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -23,7 +23,7 @@ func alertFor(t *testing.T, rule *rules.Rule, rec string, sup *Suppression) (Ale
 	if err != nil || len(res.Rules) != 1 {
 		t.Fatalf("record did not match: %v %v", res.Rules, err)
 	}
-	doc, err := Document([]byte(rec), res.Shape)
+	doc, err := Document([]byte(rec), res)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestDocumentShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := Document([]byte(tt.rec), tt.shape)
+			doc, err := Document([]byte(tt.rec), Result{Shape: tt.shape, Inner: ShapeOkta})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,13 +14,14 @@ import (
 // envelope's inner event is mapped and merged with the envelope's own
 // fields, and dotted keys are expanded into nested objects so that every
 // document has one layout. It is the hit path (alert building), so it
-// allocates freely. shape is what Match reported for rec.
-func Document(rec []byte, shape Shape) (map[string]any, error) {
+// allocates freely. res is what Match reported for rec: its Shape and,
+// for an envelope, the Inner shape decide the mapping.
+func Document(rec []byte, res Result) (map[string]any, error) {
 	doc, err := decodeObject(rec)
 	if err != nil {
 		return nil, err
 	}
-	switch shape {
+	switch res.Shape {
 	case ShapeOkta:
 		doc = oktaDocument(doc)
 	case ShapeEnvelope:
@@ -31,7 +32,7 @@ func Document(rec []byte, shape Shape) (map[string]any, error) {
 		}
 		delete(doc, "message")
 		doc = expandDotted(doc)
-		if isRawOkta(inner) {
+		if res.Inner == ShapeOkta {
 			inner = oktaDocument(inner)
 		} else {
 			inner = expandDotted(inner)
@@ -53,23 +54,6 @@ func decodeObject(b []byte) (map[string]any, error) {
 		return nil, &DecodeError{Reason: ReasonNotObject, Err: errors.New("not a JSON object")}
 	}
 	return doc, nil
-}
-
-// isRawOkta mirrors shapeAt for an already decoded document.
-func isRawOkta(doc map[string]any) bool {
-	_, hasType := doc["eventType"].(string)
-	if !hasType {
-		return false
-	}
-	if _, ok := doc["event.action"]; ok {
-		return false
-	}
-	if ev, ok := doc["event"].(map[string]any); ok {
-		if _, ok := ev["action"]; ok {
-			return false
-		}
-	}
-	return true
 }
 
 // oktaDocument maps a raw LogEvent to ECS and adds what Elastic's Okta

@@ -103,21 +103,9 @@ func (n *routeNode) addDotted(field string, t target, listPrefixes map[string]bo
 	walk(n, 0, "")
 }
 
-func (n *routeNode) addTarget(t target) {
-	for _, have := range n.targets {
-		if have.field == t.field && have.view == t.view && have.fallback == t.fallback && sameConv(have.conv, t.conv) {
-			return
-		}
-	}
-	n.targets = append(n.targets, t)
-}
-
-func sameConv(a, b convFunc) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer()
-}
+// addTarget attaches t to n. A field is routed once per key path, so a
+// node never receives the same target twice.
+func (n *routeNode) addTarget(t target) { n.targets = append(n.targets, t) }
 
 // sortedChildren returns the children in key order so that generated types
 // are deterministic.

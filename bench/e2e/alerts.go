@@ -57,9 +57,9 @@ func (a Alert) String() string {
 	return fmt.Sprintf("%s (event %s, partition %d offset %d)", a.ID, a.EventID, a.Partition, a.Offset)
 }
 
-// alertFromRecord reads what the checks need from an alert record. A
+// AlertFromRecord reads what the checks need from an alert record. A
 // document that is not JSON leaves UUID empty, which CheckAlerts reports.
-func alertFromRecord(r *kgo.Record) Alert {
+func AlertFromRecord(r *kgo.Record) Alert {
 	a := Alert{ID: string(r.Key), Partition: r.Partition, Offset: r.Offset}
 	for _, h := range r.Headers {
 		switch h.Key {
@@ -87,7 +87,7 @@ func alertFromRecord(r *kgo.Record) Alert {
 func (b *Broker) ReadAlerts(t testing.TB, topic string, iso Isolation) []Alert {
 	t.Helper()
 	var alerts []Alert
-	if err := b.readTopic(topic, iso, func(r *kgo.Record) { alerts = append(alerts, alertFromRecord(r)) }); err != nil {
+	if err := b.readTopic(topic, iso, func(r *kgo.Record) { alerts = append(alerts, AlertFromRecord(r)) }); err != nil {
 		t.Fatal(err)
 	}
 	return alerts

@@ -14,6 +14,7 @@ import (
 
 	"github.com/oktadetect/oktadetect/bench/e2e"
 	"github.com/oktadetect/oktadetect/bench/eventgen"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // TestRealKafkaKcat checks interoperability with a client that is not
@@ -94,27 +95,14 @@ func alertFromKcat(t *testing.T, line []byte) e2e.Alert {
 	if err := json.Unmarshal(line, &env); err != nil {
 		t.Fatalf("kcat output %q: %v", line, err)
 	}
-	a := e2e.Alert{ID: env.Key, Partition: env.Partition, Offset: env.Offset}
+	if !json.Valid([]byte(env.Payload)) {
+		t.Errorf("alert at partition %d offset %d is not JSON", env.Partition, env.Offset)
+	}
+	r := &kgo.Record{Key: []byte(env.Key), Value: []byte(env.Payload), Partition: env.Partition, Offset: env.Offset}
 	for i := 0; i+1 < len(env.Headers); i += 2 {
-		switch env.Headers[i] {
-		case e2e.HeaderRuleID:
-			a.RuleID = env.Headers[i+1]
-		case e2e.HeaderEventID:
-			a.EventID = env.Headers[i+1]
-		}
+		r.Headers = append(r.Headers, kgo.RecordHeader{Key: env.Headers[i], Value: []byte(env.Headers[i+1])})
 	}
-	var doc struct {
-		Kibana struct {
-			Alert struct {
-				UUID string `json:"uuid"`
-			} `json:"alert"`
-		} `json:"kibana"`
-	}
-	if err := json.Unmarshal([]byte(env.Payload), &doc); err != nil {
-		t.Errorf("alert at partition %d offset %d is not JSON: %v", env.Partition, env.Offset, err)
-	}
-	a.UUID = doc.Kibana.Alert.UUID
-	return a
+	return e2e.AlertFromRecord(r)
 }
 
 // runKcat runs kcat and returns its standard output, failing the test

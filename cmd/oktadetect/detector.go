@@ -156,7 +156,7 @@ func (d *detector) decide(rec []byte, res detect.Result, err error, index int, o
 		}
 		out.undoCaps = append(out.undoCaps, capUndo{r.ID, at})
 		if doc == nil {
-			doc, err = detect.Document(rec, res.Shape)
+			doc, err = detect.Document(rec, res)
 			if err != nil {
 				// Match validated the record, so this is an envelope
 				// whose message cannot be mapped; report it.
